@@ -313,9 +313,16 @@ def list_by_filters(client, params, after, before):
 
     def list_one(call):
         vendor, status = call
-        return client.list_orders(vendor, order_type=type_argument, status=status,
-                                  start_time=after or 0, end_time=before or 0,
-                                  list_form=params["list_form"])
+        try:
+            return client.list_orders(vendor, order_type=type_argument, status=status,
+                                      start_time=after or 0, end_time=before or 0,
+                                      list_form=params["list_form"])
+        except OrderNotFoundError as error:
+            raise InvalidInputError(
+                "vendor_account_ids contains %d, which Billing does not know (%s); remove it or "
+                "use the account id of the provider or of a reseller" % (vendor, error.fault_text),
+                operation=error.operation, endpoint=error.endpoint, fault_code=error.fault_code,
+                fault_text=error.fault_text)
 
     rows = []
     for listed in parallel_map(list_one, calls, params["concurrency"]):
