@@ -97,6 +97,8 @@ def run_playbook(playbook, tmp_path, extra_vars=None, env=None, check=False, dif
     The playbook can save results by writing JSON to the path in the variable
     ``results_path``.
     """
+    if not os.path.isdir(str(tmp_path)):
+        os.makedirs(str(tmp_path))
     path = os.path.join(str(tmp_path), "playbook.yml")
     with open(path, "w") as handle:
         handle.write(playbook)
