@@ -204,10 +204,10 @@ class HttpTransport:
             session.mount("http://", adapter)
             session.mount("https://", adapter)
         self.session = session
-        if ca_path and validate_certs:
-            session.verify = ca_path
-        else:
-            session.verify = bool(validate_certs)
+        # verify is passed with every request as well: requests lets REQUESTS_CA_BUNDLE and
+        # CURL_CA_BUNDLE override a session-level setting, which would defeat both options.
+        self.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        session.verify = self.verify
         if client_cert:
             session.cert = (client_cert, client_key) if client_key else client_cert
         if auth is None and url_user is not None:
@@ -260,7 +260,7 @@ class HttpTransport:
             deadline = self.clock() + self.timeout
             try:
                 response = self.session.request(method, url, timeout=self.timeout, stream=True,
-                                                **kwargs)
+                                                verify=self.verify, **kwargs)
                 try:
                     body = self._read_body(response, deadline, label, url)
                 finally:
