@@ -1,0 +1,187 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, cloudblue.commerce contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Nothing is lost or done twice: faults, an interrupted run, and awkward order data."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import collections
+import json
+import os
+import signal
+import subprocess
+import time
+
+from ansible_run import ansible_command, ansible_env, run_playbook, save_results
+
+VENDORS = [1, 1001, 1002, 1003, 1004, 1005]
+
+RESUBMIT_WINDOW = """
+- name: Resubmit the failed orders of the window
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/cloudblue.commerce.all:
+      billing_url: "{{ sim.billing_url }}"
+      billing_auth: none
+      retries: 8
+  tasks:
+    - name: List failed orders in the window
+      cloudblue.commerce.order_info:
+        vendor_account_ids: %s
+        created_after: "{{ sim.window_start }}"
+        created_before: "{{ sim.window_end }}"
+      register: info
+
+    - name: Resubmit them
+      cloudblue.commerce.order_resubmit:
+        order_ids: "{{ info.orders | map(attribute='order_id') | list }}"
+        concurrency: 2
+        max_orders: 1000
+      register: resubmit
+""" % json.dumps(VENDORS) + save_results("resubmit")
+
+
+def window_ids(sim):
+    info = sim.info
+    return sorted(order["order_id"] for order in sim.orders(
+        status="PF", created_after=info["window_start"], created_before=info["window_end"]))
+
+
+def applied_per_order(sim):
+    return collections.Counter(write["order_id"] for write in sim.writes()
+                               if write["result"] == "applied")
+
+
+def wait_until_writes_settle(sim, quiet_seconds=1.5, limit=60):
+    deadline = time.monotonic() + limit
+    count = len(sim.writes())
+    quiet_since = time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        current = len(sim.writes())
+        if current != count:
+            count, quiet_since = current, time.monotonic()
+        elif time.monotonic() - quiet_since >= quiet_seconds:
+            return count
+    raise AssertionError("the write record kept growing for %d s" % limit)
+
+
+def test_interrupted_run_resumes_once(simulator, tmp_path):
+    sim = simulator(orders=2000, seed=31, failed_in_window=300, latency_ms=15,
+                    provisioning_delay=600)
+    expected = window_ids(sim)
+    path = tmp_path / "first"
+    path.mkdir()
+    playbook = path / "playbook.yml"
+    playbook.write_text(RESUBMIT_WINDOW)
+    command = [ansible_command("ansible-playbook"), "-i", "localhost,", "-c", "local",
+               str(playbook), "-e", json.dumps({"sim": sim.info,
+                                                 "results_path": str(path / "results.json")})]
+    process = subprocess.Popen(command, env=ansible_env(), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while len(sim.writes()) < 60:
+            assert process.poll() is None, process.stdout.read().decode()
+            assert time.monotonic() < deadline, "no writes within 120 s"
+            time.sleep(0.1)
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.stdout.close()
+    interrupted = wait_until_writes_settle(sim)
+    assert interrupted < len(expected)
+
+    rerun = run_playbook(RESUBMIT_WINDOW, tmp_path / "rerun", {"sim": sim.info})
+    assert rerun.returncode == 0, rerun.output
+    result = rerun.results()
+    per_order = applied_per_order(sim)
+    assert sorted(per_order) == expected
+    assert set(per_order.values()) == {1}
+    assert result["summary"]["resubmitted"] == len(expected) - interrupted
+
+
+def test_transient_faults_and_drops(simulator, tmp_path):
+    sim = simulator(orders=3000, seed=41, failed_in_window=500, error_rate=0.10,
+                    drop_after_commit_rate=0.03, provisioning_delay=600, fault_seed=41)
+    expected = window_ids(sim)
+    assert len(expected) == 500
+    run = run_playbook(RESUBMIT_WINDOW, tmp_path, {"sim": sim.info})
+    assert run.returncode == 0, run.output
+    result = run.results()
+
+    per_order = applied_per_order(sim)
+    assert sorted(per_order) == expected
+    assert set(per_order.values()) == {1}
+    assert [item["order_id"] for item in result["resubmitted"]] == expected
+    assert result["failed"] == []
+    stats = sim.stats()
+    assert stats["injected_errors"] > 0
+    assert stats["dropped_replies"] > 0
+    reconciled = set(item["order_id"] for item in result["resubmitted"] if item["reconciled"])
+    dropped = set(write["order_id"] for write in sim.writes() if write["reply_dropped"])
+    assert dropped <= reconciled
+
+
+AWKWARD_ORDERS = [
+    {"order_id": 900001, "order_number": "SO900001   ", "comments": "Ошибка: Connect недоступен",
+     "total": 99.99, "currency": "EUR", "order_type": "SO"},
+    {"order_id": 900002, "order_number": "CH900002", "comments": "Réduction — 変更 ",
+     "total": -12.5, "currency": "USD", "order_type": "CH"},
+    {"order_id": 900003, "order_number": "  CF900003", "comments": "",
+     "total": -1234567.891, "currency": "USD", "order_type": "CF"},
+    {"order_id": 900004, "order_number": "SO900004", "comments": "Ünïcödé 🚀 order",
+     "total": 12.345, "currency": "GBP", "order_type": "SO"},
+    {"order_id": 900005, "order_number": "SO900005", "comments": "zero total",
+     "total": 0.0, "currency": "USD", "order_type": "SO"},
+]
+
+
+def test_awkward_order_data(simulator, tmp_path):
+    sim = simulator(orders=50, seed=2, provisioning_delay=600)
+    template = sim.orders(status="PF", limit=1)[0]
+    crafted = []
+    for override in AWKWARD_ORDERS:
+        order = dict(template)
+        order.update(override)
+        order.update(status="PF", vendor_account_id=1, outcome="complete", customer_id=4242,
+                     customer_name="Jürgen Ñandú")
+        order.pop("signature", None)
+        crafted.append(order)
+    sim.put_orders(crafted)
+    ids = [order["order_id"] for order in AWKWARD_ORDERS]
+    playbook = """
+- name: Resubmit awkward orders
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Read them
+      cloudblue.commerce.order_info:
+        billing_url: "{{ sim.billing_url }}"
+        billing_auth: none
+        order_ids: %s
+      register: info
+
+    - name: Resubmit them
+      cloudblue.commerce.order_resubmit:
+        billing_url: "{{ sim.billing_url }}"
+        billing_auth: none
+        order_ids: %s
+      register: resubmit
+""" % (json.dumps(ids), json.dumps(ids)) + save_results("{'info': info, 'resubmit': resubmit}")
+    run = run_playbook(playbook, tmp_path, {"sim": sim.info})
+    assert run.returncode == 0, run.output
+    results = run.results()
+    orders = dict((order["order_id"], order) for order in results["info"]["orders"])
+    assert orders[900001]["comments"] == "Ошибка: Connect недоступен"
+    assert orders[900001]["order_number"] == "SO900001   "
+    assert orders[900002]["total"] == -12.5
+    assert [item["order_id"] for item in results["resubmit"]["resubmitted"]] == ids
+    assert sorted(applied_per_order(sim)) == ids
