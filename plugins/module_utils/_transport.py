@@ -9,7 +9,7 @@ This is a private module: its interface may change without notice.
 
 It owns the requests session (TLS, client certificate, proxies from the environment), the
 per-request timeout, the retry policy for reads and the limits on concurrency and request rate.
-It knows nothing of orders.
+It contains no order logic.
 """
 
 from __future__ import absolute_import, division, print_function

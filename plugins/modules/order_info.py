@@ -183,7 +183,7 @@ orders:
       type: str
       sample: USD
     comments:
-      description: Order comments; for failed orders this often holds the failure reason.
+      description: Order comments; for failed orders it often contains the failure reason.
       type: str
       sample: "Connect: 502 Bad Gateway"
 count:

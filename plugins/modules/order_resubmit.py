@@ -142,33 +142,6 @@ EXAMPLES = r"""
     fail_on_order_errors: false
 """
 
-_ORDER_FIELDS = r"""
-    order_id:
-      description: Billing order id.
-      type: int
-      sample: 100234
-    order_number:
-      description: Order number.
-      type: str
-      sample: SO100234
-    vendor_account_id:
-      description: Account id of the provider or reseller that owns the order.
-      type: int
-      sample: 1
-    customer_id:
-      description: Account id of the customer.
-      type: int
-      sample: 1000789
-    order_type:
-      description: Two-letter order type code.
-      type: str
-      sample: SO
-    status:
-      description: Status of the order (for resubmitted orders, the status it was moved to).
-      type: str
-      sample: PR
-"""
-
 RETURN = r"""
 would_resubmit:
   description:
