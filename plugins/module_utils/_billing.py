@@ -37,7 +37,11 @@ from ansible_collections.cloudblue.commerce.plugins.module_utils._errors import 
     ProtocolError,
     SignatureError,
     TransitionError,
+    register_secret,
     scrub,
+)
+from ansible_collections.cloudblue.commerce.plugins.module_utils._transport import (
+    register_basic_auth,
 )
 
 I4_MIN = -(2 ** 31)
@@ -91,8 +95,10 @@ def check_i4(value, name):
 def decode_fault_text(fault_string):
     """Decode a Billing fault text.
 
-    The server sends base64 of UTF-8 text. Plain text is returned as it is; base64 of bytes that
-    are not UTF-8 is decoded with replacement characters. This function never raises.
+    The server sends base64 of UTF-8 text. Plain text is returned as it is, including words that
+    happen to be valid base64 (``Unauthorized``) but decode to control or mostly non-ASCII bytes.
+    Base64 of mostly ASCII bytes that are not UTF-8 (Latin-1 text, for example) is decoded with
+    replacement characters. This function never raises.
     """
     if not isinstance(fault_string, str):
         fault_string = "" if fault_string is None else str(fault_string)
@@ -103,10 +109,18 @@ def decode_fault_text(fault_string):
         raw = base64.b64decode(compact, validate=True)
     except (binascii.Error, ValueError):
         return fault_string
+    if not raw:
+        return fault_string
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode("utf-8", "replace")
+        ascii_bytes = sum(1 for byte in bytearray(raw) if 32 <= byte < 127 or byte in (9, 10, 13))
+        if ascii_bytes < 0.8 * len(raw):
+            return fault_string
+        text = raw.decode("utf-8", "replace")
+    if any(not (char.isprintable() or char in "\t\n\r") for char in text):
+        return fault_string
+    return text
 
 
 def classify_fault(fault_code, text, operation=None, order_id=None, endpoint=None):
@@ -166,7 +180,9 @@ class BillingClient:
         self.username = username
         self.password = password
         self.lang = lang
+        register_secret(password)
         if auth_mode == "basic":
+            register_basic_auth(username, password)
             transport.session.auth = (username, password or "")
 
     def _request_struct(self, method, params):
@@ -212,8 +228,9 @@ class BillingClient:
         try:
             values, _method = xmlrpc_client.loads(body, use_builtin_types=True)
         except xmlrpc_client.Fault as fault:
+            # "from None" leaves the Fault, whose raw text is not scrubbed, out of tracebacks.
             raise classify_fault(fault.faultCode, decode_fault_text(fault.faultString),
-                                 operation=method, order_id=order_id, endpoint=endpoint)
+                                 operation=method, order_id=order_id, endpoint=endpoint) from None
         except Exception as error:  # expat and unmarshalling errors have no common base class
             raise ProtocolError(
                 "%s failed: the reply from %s is not an XML-RPC response (%s)"

@@ -60,9 +60,11 @@ class CommerceError(Exception):
         self.http_status = http_status
         self.fault_code = fault_code
         self.fault_text = scrub(fault_text)
+        # Scrubbed before truncation, so that a cut cannot leave part of a secret behind.
+        body = scrub(body)
         if body is not None and len(body) > BODY_EXCERPT_LENGTH:
             body = body[:BODY_EXCERPT_LENGTH] + "...(truncated)"
-        self.body = scrub(body)
+        self.body = body
 
     @property
     def message(self):

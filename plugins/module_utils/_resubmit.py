@@ -86,13 +86,13 @@ class Resubmitter:
         """Read, check and resubmit each order; return the per-order results by category."""
         report = {"would_resubmit": [], "resubmitted": [], "skipped": [], "failed": []}
         for category, entry in self._map(self._process, list(order_ids)):
+            # Every order that reached the status change was eligible, whatever the outcome.
+            planned = entry.pop("planned", None)
+            if planned is not None:
+                report["would_resubmit"].append(planned)
             report[category].append(entry)
-            if category == "resubmitted":
-                report["would_resubmit"].append(entry["planned"])
         for category in ("would_resubmit", "resubmitted", "skipped", "failed"):
             report[category].sort(key=lambda item: item["order_id"])
-        for entry in report["resubmitted"]:
-            entry.pop("planned", None)
         return report
 
     def _process(self, order_id):
@@ -117,7 +117,9 @@ class Resubmitter:
             result = dict(planned, reconciled=False, attempts=0)
             result["planned"] = planned
             return "resubmitted", result
-        return self._change_status(order, planned)
+        category, entry = self._change_status(order, planned)
+        entry["planned"] = planned
+        return category, entry
 
     def _change_status(self, order, planned):
         order_id = order["order_id"]

@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
 import random
 import threading
 import time
@@ -30,6 +31,7 @@ except ImportError:  # pragma: no cover
 REQUESTS_IMPORT_ERROR = None
 try:
     import requests
+    import urllib3.exceptions
     from requests.adapters import HTTPAdapter
 except ImportError:
     requests = None
@@ -42,6 +44,7 @@ from ansible_collections.cloudblue.commerce.plugins.module_utils._errors import 
     RequestTimeoutError,
     TLSError,
     TransportError,
+    register_secret,
     scrub,
 )
 
@@ -58,27 +61,48 @@ def split_credentials(url):
     parts = urlsplit(url)
     if parts.username is None and parts.password is None:
         return url, None, None
-    host = parts.hostname or ""
-    if ":" in host:
-        host = "[%s]" % host
-    netloc = host if parts.port is None else "%s:%d" % (host, parts.port)
+    # Host and port are kept as written: parsing an invalid port here would raise before
+    # validate_url can report it without the password.
+    netloc = parts.netloc.rpartition("@")[2]
     clean = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
     username = unquote(parts.username) if parts.username is not None else None
     password = unquote(parts.password) if parts.password is not None else None
     return clean, username, password
 
 
+def register_basic_auth(username, password):
+    """Register HTTP basic credentials as secrets: the password and the header token.
+
+    The token is encoded as requests encodes it (Latin-1), so that a server which echoes the
+    Authorization header cannot make it appear in an error.
+    """
+    register_secret(password)
+    try:
+        token = base64.b64encode(("%s:%s" % (username, password or "")).encode("latin-1"))
+    except UnicodeEncodeError:
+        return
+    register_secret(token.decode("ascii"))
+
+
 def validate_url(url, option):
-    """Reject a URL that requests cannot use, naming the option."""
-    parts = urlsplit(url or "")
+    """Reject a URL that requests cannot use, naming the option.
+
+    Messages show the URL without its user information, which may contain a password.
+    """
+    try:
+        parts = urlsplit(url or "")
+        clean_url = scrub(split_credentials(url or "")[0])
+    except ValueError as error:
+        raise InvalidInputError("%s is not a valid URL (%s); set it to the full address, for "
+                                "example https://billing.example.com:5224/RPC2" % (option, error))
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInputError(
             "%s %r is not a valid http:// or https:// URL; set it to the full address, for example "
-            "https://billing.example.com:5224/RPC2" % (option, scrub(url)))
+            "https://billing.example.com:5224/RPC2" % (option, clean_url))
     try:
         parts.port
     except ValueError:
-        raise InvalidInputError("%s %r has an invalid port number" % (option, scrub(url)))
+        raise InvalidInputError("%s %r has an invalid port number" % (option, clean_url))
 
 
 def parse_retry_after(value):
@@ -212,6 +236,8 @@ class HttpTransport:
             session.cert = (client_cert, client_key) if client_key else client_cert
         if auth is None and url_user is not None:
             auth = (url_user, url_password or "")
+        if isinstance(auth, tuple):
+            register_basic_auth(*auth)
         if auth is not None:
             session.auth = auth
         if headers:
@@ -265,32 +291,52 @@ class HttpTransport:
                     body = self._read_body(response, deadline, label, url)
                 finally:
                     response.close()
+            # "from None" leaves the library's exception out of tracebacks, because its text may
+            # hold what scrub has not seen (a proxy URL with credentials, for example). The
+            # message already gives its reason.
             except requests.exceptions.SSLError as error:
                 raise TLSError(
                     "%s failed: TLS verification of %s failed (%s). Set ca_path to the PEM file of "
                     "the CA that signed the server certificate, or set validate_certs to false to "
                     "skip verification (not recommended)" % (label, url, _reason(error)),
-                    operation=operation, endpoint=url)
+                    operation=operation, endpoint=url) from None
             except requests.exceptions.Timeout as error:
                 raise RequestTimeoutError(
-                    "%s timed out after %s s waiting for %s (%s)" % (label, self.timeout, url,
-                                                                   _reason(error)),
-                    operation=operation, endpoint=url)
+                    "%s timed out after %s s waiting for %s (%s)"
+                    % (label, self.timeout, url, _reason(error)),
+                    operation=operation, endpoint=url) from None
             except (requests.exceptions.ConnectionError,
                     requests.exceptions.ChunkedEncodingError) as error:
                 raise TransportError(
                     "%s failed: no reply from %s (%s)" % (label, url, _reason(error)),
-                    operation=operation, endpoint=url)
+                    operation=operation, endpoint=url) from None
             except requests.exceptions.RequestException as error:
                 raise TransportError("%s failed on %s: %s" % (label, url, _reason(error)),
-                                     operation=operation, endpoint=url)
+                                     operation=operation, endpoint=url) from None
+            # urllib3 errors come from the raw reads of _read_body, which requests does not wrap.
+            except urllib3.exceptions.TimeoutError as error:
+                raise RequestTimeoutError(
+                    "%s timed out after %s s waiting for %s (%s)"
+                    % (label, self.timeout, url, _reason(error)),
+                    operation=operation, endpoint=url) from None
+            except urllib3.exceptions.HTTPError as error:
+                raise TransportError(
+                    "%s failed: no reply from %s (%s)" % (label, url, _reason(error)),
+                    operation=operation, endpoint=url) from None
         return response.status_code, response.headers, body
 
     def _read_body(self, response, deadline, label, url):
         # A server that trickles bytes would defeat the per-read timeout of requests, so the
         # whole body must arrive before a deadline (one timeout plus, at worst, one more read).
+        # iter_content blocks until a whole chunk has arrived, so the body is read with the
+        # read1 of urllib3 2, which returns what one socket read brought.
+        read1 = getattr(getattr(response, "raw", None), "read1", None)
+        pieces = None if read1 else response.iter_content(READ_CHUNK)
         chunks = []
-        for chunk in response.iter_content(READ_CHUNK):
+        while True:
+            chunk = read1(READ_CHUNK, decode_content=True) if read1 else next(pieces, None)
+            if not chunk:
+                break
             chunks.append(chunk)
             if self.clock() > deadline:
                 raise RequestTimeoutError(
