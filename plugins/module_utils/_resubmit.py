@@ -84,14 +84,14 @@ class Resubmitter:
 
     def resubmit(self, order_ids):
         """Read, check and resubmit each order; return the per-order results by category."""
-        report = {"would_resubmit": [], "resubmitted": [], "skipped": [], "failed": []}
+        report = {"would_resubmit": [], "resubmitted": [], "skipped": [], "errors": []}
         for category, entry in self._map(self._process, list(order_ids)):
             # Every order that reached the status change was eligible, whatever the outcome.
             planned = entry.pop("planned", None)
             if planned is not None:
                 report["would_resubmit"].append(planned)
             report[category].append(entry)
-        for category in ("would_resubmit", "resubmitted", "skipped", "failed"):
+        for category in ("would_resubmit", "resubmitted", "skipped", "errors"):
             report[category].sort(key=lambda item: item["order_id"])
         return report
 
@@ -104,7 +104,7 @@ class Resubmitter:
                                "order_type": None, "status": None, "reason": "not_found",
                                "msg": error.message}
         except CommerceError as error:
-            return "failed", error_entry(order_id, error)
+            return "errors", error_entry(order_id, error)
 
         if order["status"] not in self.failed_statuses:
             return "skipped", order_entry(
@@ -134,7 +134,7 @@ class Resubmitter:
             except TransportError as error:
                 lost_error = error
             except CommerceError as error:
-                return "failed", error_entry(order_id, error, order)
+                return "errors", error_entry(order_id, error, order)
 
             # The reply was lost or an error reply came back: only a re-read can tell whether
             # the change was applied.
@@ -147,14 +147,14 @@ class Resubmitter:
                     "resubmitting it again" % (order_id, lost_error.message, error.message),
                     operation="OrderStatusChange_API", order_id=order_id,
                     endpoint=lost_error.endpoint, http_status=lost_error.http_status)
-                return "failed", error_entry(order_id, unknown, order)
+                return "errors", error_entry(order_id, unknown, order)
 
             moved = current["status"] not in self.failed_statuses
             if moved or current.get("comments") != order.get("comments"):
                 return "resubmitted", dict(planned, status=current["status"], reconciled=True,
                                            attempts=attempt, planned=planned)
             if attempt >= self.write_attempts:
-                return "failed", error_entry(order_id, lost_error, current)
+                return "errors", error_entry(order_id, lost_error, current)
             order = current
             if self.retry_policy is not None:
                 self.sleep(self.retry_policy.delay(attempt,

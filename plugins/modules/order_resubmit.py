@@ -106,8 +106,8 @@ options:
     default: 15
   fail_on_order_errors:
     description:
-      - Whether the task fails when the status change of any order failed (RV(failed) is not
-        empty). The other orders are processed either way, and every result is returned.
+      - Whether the task fails when the read or status change of any order failed (RV(errors) is
+        not empty). The other orders are processed either way, and every result is returned.
       - Orders that fail again while waiting do not fail the task; see RV(outcomes).
     type: bool
     default: true
@@ -122,7 +122,7 @@ options:
 EXAMPLES = r"""
 - name: Resubmit the orders that failed during the Connect maintenance window
   cloudblue.commerce.order_resubmit:
-    order_ids: "{{ failed.orders | map(attribute='order_id') | list }}"
+    order_ids: "{{ failed_orders.orders | map(attribute='order_id') | list }}"
     wait: true
     wait_timeout: 900
   register: resubmit
@@ -167,10 +167,11 @@ skipped:
   type: list
   elements: dict
   sample: [{"order_id": 100236, "status": "CP", "reason": "not_failed"}]
-failed:
+errors:
   description:
     - Orders whose read or status change failed, with C(msg) and a structured C(error)
       (C(kind), C(operation), C(http_status), C(fault_code), C(fault_text)).
+    - The key is not named C(failed) because Ansible reads that key as the task status.
   returned: always
   type: list
   elements: dict
@@ -205,7 +206,7 @@ summary:
     skipped:
       description: Orders skipped.
       type: int
-    failed:
+    errors:
       description: Orders whose read or status change failed.
       type: int
     completed:
@@ -217,7 +218,7 @@ summary:
     in_progress:
       description: Orders still in progress when the wait ended.
       type: int
-  sample: {"requested": 3, "eligible": 2, "resubmitted": 2, "skipped": 1, "failed": 0,
+  sample: {"requested": 3, "eligible": 2, "resubmitted": 2, "skipped": 1, "errors": 0,
            "completed": 2, "failed_again": 0, "in_progress": 0}
 """
 
@@ -291,7 +292,7 @@ def summarize(params, report, outcomes):
         "eligible": len(report["would_resubmit"]),
         "resubmitted": len(report["resubmitted"]),
         "skipped": len(report["skipped"]),
-        "failed": len(report["failed"]),
+        "errors": len(report["errors"]),
         "completed": count("completed"),
         "failed_again": count("failed_again"),
         "in_progress": count("in_progress"),
@@ -320,10 +321,10 @@ def run(module):
                   summary=summarize(params, report, outcomes))
     if module._diff:
         result["diff"] = build_diff(report)
-    if report["failed"] and params["fail_on_order_errors"]:
+    if report["errors"] and params["fail_on_order_errors"]:
         result["msg"] = (
-            "%d of %d orders failed; see failed for each order's error. %d status changes were "
-            "applied" % (len(report["failed"]), len(params["order_ids"]),
+            "%d of %d orders failed; see errors for each order's error. %d status changes were "
+            "applied" % (len(report["errors"]), len(params["order_ids"]),
                          len(report["resubmitted"])))
         module.fail_json(**result)
     return result

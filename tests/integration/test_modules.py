@@ -124,7 +124,7 @@ def test_faults_never_double_a_write(simulator, tmp_path):
     assert sorted(per_order) == expected
     assert set(per_order.values()) == {1}
     assert [item["order_id"] for item in result["resubmitted"]] == expected
-    assert result["failed"] == []
+    assert result["errors"] == []
     dropped = [write["order_id"] for write in sim.writes() if write["reply_dropped"]]
     assert dropped
     reconciled = [item["order_id"] for item in result["resubmitted"] if item["reconciled"]]

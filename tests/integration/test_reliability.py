@@ -121,7 +121,7 @@ def test_transient_faults_and_drops(simulator, tmp_path):
     assert sorted(per_order) == expected
     assert set(per_order.values()) == {1}
     assert [item["order_id"] for item in result["resubmitted"]] == expected
-    assert result["failed"] == []
+    assert result["errors"] == []
     stats = sim.stats()
     assert stats["injected_errors"] > 0
     assert stats["dropped_replies"] > 0

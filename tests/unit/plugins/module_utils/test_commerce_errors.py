@@ -251,7 +251,7 @@ def test_unknown_outcome_entry_has_no_secret():
     fake.script("OrderStatusChange_API", 1234, lose_reply_then_echo)
     engine = Resubmitter(client, ["PF"], "PR", write_attempts=1)
     report = engine.resubmit([1234])
-    assert report["failed"][0]["error"]["kind"] == "unknown_outcome"
+    assert report["errors"][0]["error"]["kind"] == "unknown_outcome"
     assert BILLING_PASSWORD not in json.dumps(report)
 
 

@@ -114,7 +114,7 @@ def test_lost_reply_applied_counted_once():
     assert fake.changes == [(1, "PR")]
     assert report["resubmitted"][0]["reconciled"] is True
     assert report["resubmitted"][0]["attempts"] == 1
-    assert report["failed"] == []
+    assert report["errors"] == []
 
 
 def test_lost_reply_applied_then_failed_again():
@@ -158,7 +158,7 @@ def test_reread_failing_is_unknown_outcome():
     fake.script(CHANGE, 1, lose_reply_then_fail_reads)
     report = engine.resubmit([1])
     assert rig.session.rpc_methods() == [GET, CHANGE, GET, GET, GET, GET]
-    failed = report["failed"][0]
+    failed = report["errors"][0]
     assert failed["error"]["kind"] == "unknown_outcome"
     assert "may or may not have been applied" in failed["msg"]
     assert "read the order before resubmitting it again" in failed["msg"]
@@ -171,7 +171,7 @@ def test_reply_lost_every_attempt_fails():
         fake.script(CHANGE, 1, read_timeout())
     report = engine.resubmit([1])
     assert rig.session.rpc_methods() == [GET, CHANGE, GET, CHANGE, GET, CHANGE, GET]
-    assert report["failed"][0]["error"]["kind"] == "timeout"
+    assert report["errors"][0]["error"]["kind"] == "timeout"
     assert fake.changes == []
     assert len(clock.sleeps) == 2
 
@@ -190,9 +190,9 @@ def test_permanent_fault_sent_once(text, kind):
     fake.script(CHANGE, 1, billing_fault(7, text))
     report = engine.resubmit([1])
     assert rig.session.rpc_methods() == [GET, CHANGE]
-    assert report["failed"][0]["error"]["kind"] == kind
-    assert report["failed"][0]["error"]["fault_code"] == 7
-    assert report["failed"][0]["status"] == "PF"
+    assert report["errors"][0]["error"]["kind"] == kind
+    assert report["errors"][0]["error"]["fault_code"] == 7
+    assert report["errors"][0]["status"] == "PF"
     assert clock.sleeps == []
 
 
@@ -201,7 +201,7 @@ def test_rejected_order_still_eligible():
     fake.script(CHANGE, 2, billing_fault(3, "Order status transition is not allowed."))
     report = engine.resubmit([1, 2])
     assert ids(report["would_resubmit"]) == [1, 2]
-    assert "planned" not in report["failed"][0]
+    assert "planned" not in report["errors"][0]
 
 
 def test_read_failure_sends_no_change():
@@ -210,7 +210,7 @@ def test_read_failure_sends_no_change():
     fake.script(GET, 1, Reply(503))
     report = engine.resubmit([1])
     assert rig.session.rpc_methods() == [GET, GET]
-    assert report["failed"][0]["error"]["http_status"] == 503
+    assert report["errors"][0]["error"]["http_status"] == 503
 
 
 def test_one_failure_does_not_stop_others():
@@ -218,7 +218,7 @@ def test_one_failure_does_not_stop_others():
     fake.script(CHANGE, 2, billing_fault(3, "Order status transition is not allowed."))
     report = engine.resubmit([1, 2, 3])
     assert ids(report["resubmitted"]) == [1, 3]
-    assert ids(report["failed"]) == [2]
+    assert ids(report["errors"]) == [2]
 
 
 # Concurrency

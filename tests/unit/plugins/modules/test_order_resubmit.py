@@ -72,7 +72,7 @@ def test_check_mode_summary(harness, clock):
     fake = FakeBilling([make_order(1), make_order(2, status="CP")])
     _failed, result, _session = run(harness, fake, check_mode=True, order_ids=[1, 2, 3])
     assert result["summary"] == {"requested": 3, "eligible": 1, "resubmitted": 1, "skipped": 2,
-                                 "failed": 0, "completed": 0, "failed_again": 0,
+                                 "errors": 0, "completed": 0, "failed_again": 0,
                                  "in_progress": 0}
 
 
@@ -140,9 +140,9 @@ def test_all_rejected_fails_unchanged(harness, clock):
     failed, result, _session = run(harness, fake, order_ids=[1, 2])
     assert failed is True
     assert result["changed"] is False
-    assert result["msg"] == ("2 of 2 orders failed; see failed for each order's error. "
+    assert result["msg"] == ("2 of 2 orders failed; see errors for each order's error. "
                              "0 status changes were applied")
-    assert [entry["error"]["kind"] for entry in result["failed"]] == ["transition_not_allowed"] * 2
+    assert [entry["error"]["kind"] for entry in result["errors"]] == ["transition_not_allowed"] * 2
 
 
 def test_mixed_fails_but_changed(harness, clock):
@@ -152,7 +152,7 @@ def test_mixed_fails_but_changed(harness, clock):
     assert failed is True
     assert result["changed"] is True
     assert ids(result["resubmitted"]) == [1]
-    assert ids(result["failed"]) == [2]
+    assert ids(result["errors"]) == [2]
 
 
 def test_rejected_order_counted_eligible(harness, clock):
@@ -169,7 +169,7 @@ def test_mixed_tolerated_when_asked(harness, clock):
     failed, result, _session = run(harness, fake, order_ids=[1, 2], fail_on_order_errors=False)
     assert failed is False
     assert result["changed"] is True
-    assert result["summary"]["failed"] == 1
+    assert result["summary"]["errors"] == 1
 
 
 def test_empty_order_ids_does_nothing(harness, clock):
@@ -207,7 +207,7 @@ def test_retries_option_bounds_write_attempts(harness, clock):
     failed, result, session = run(harness, fake, order_ids=[1], retries=1)
     assert failed is True
     assert session.rpc_methods() == [GET, CHANGE, GET, CHANGE, GET]
-    assert result["failed"][0]["error"]["http_status"] == 503
+    assert result["errors"][0]["error"]["http_status"] == 503
 
 
 def test_wait_reports_outcomes(harness, clock):
