@@ -23,6 +23,7 @@ author:
   - cloudblue.commerce contributors
 extends_documentation_fragment:
   - cloudblue.commerce.connection
+  - cloudblue.commerce.attributes
 attributes:
   check_mode:
     support: full

@@ -31,11 +31,12 @@ author:
   - cloudblue.commerce contributors
 extends_documentation_fragment:
   - cloudblue.commerce.connection
+  - cloudblue.commerce.attributes
 attributes:
   check_mode:
     support: full
     details: In check mode the module reads every order and returns RV(would_resubmit), but sends
-      no status change; RV(changed) is what a real run would report if every change were accepted.
+      no status change; C(changed) is what a real run would report if every change were accepted.
   diff_mode:
     support: full
     details: The diff shows the status of each eligible order before and after (predicted in check mode).
