@@ -20,7 +20,7 @@ description:
   - HTTP 401 or 403 means Connect is up but the API key is wrong, so the module fails at once
     instead of waiting.
 author:
-  - cloudblue.commerce contributors
+  - cloudblue.commerce contributors (@cloudblue)
 extends_documentation_fragment:
   - cloudblue.commerce.connection
   - cloudblue.commerce.attributes

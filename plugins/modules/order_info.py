@@ -20,7 +20,7 @@ description:
     account id, so give the provider (usually V(1)) and every reseller whose orders you want.
   - With O(order_ids), it reads each order with C(GetOrder_API).
 author:
-  - cloudblue.commerce contributors
+  - cloudblue.commerce contributors (@cloudblue)
 extends_documentation_fragment:
   - cloudblue.commerce.connection
   - cloudblue.commerce.attributes

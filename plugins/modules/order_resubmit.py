@@ -28,7 +28,7 @@ description:
     time in the same run.
   - One order's error does not stop the others.
 author:
-  - cloudblue.commerce contributors
+  - cloudblue.commerce contributors (@cloudblue)
 extends_documentation_fragment:
   - cloudblue.commerce.connection
   - cloudblue.commerce.attributes
@@ -161,9 +161,10 @@ resubmitted:
   type: list
   elements: dict
   sample: [{"order_id": 100234, "status_before": "PF", "status": "PR", "reconciled": false, "attempts": 1}]
-skipped:
+skipped_orders:
   description:
     - Orders that received no write, with C(reason) V(not_found) or V(not_failed) and a C(msg).
+    - The key is not named C(skipped) because Ansible reads that key as the task status.
   returned: always
   type: list
   elements: dict
@@ -318,7 +319,10 @@ def run(module):
                                params["poll_interval"])
     client.transport.reporter.summary()
 
-    result = dict(report, outcomes=outcomes, changed=bool(report["resubmitted"]),
+    # "failed" and "skipped" are task status keys in Ansible, so those lists get other names.
+    result = dict(would_resubmit=report["would_resubmit"], resubmitted=report["resubmitted"],
+                  skipped_orders=report["skipped"], errors=report["errors"], outcomes=outcomes,
+                  changed=bool(report["resubmitted"]),
                   summary=summarize(params, report, outcomes))
     if module._diff:
         result["diff"] = build_diff(report)

@@ -115,7 +115,7 @@ def run_playbook(playbook, tmp_path, extra_vars=None, env=None, check=False, dif
         command.append("-" + "v" * verbosity)
     command.extend(args)
     completed = subprocess.run(command, env=ansible_env(env), capture_output=True, text=True,
-                               timeout=timeout, cwd=str(tmp_path))
+                               timeout=timeout, cwd=str(tmp_path), check=False)
     return PlaybookRun(completed, results_path)
 
 

@@ -146,7 +146,7 @@ def run_playbook(playbook, tmp_path, extra_vars=None, string_vars=None, env=None
     environment.pop("ANSIBLE_PYTHON_INTERPRETER", None)
 
     completed = subprocess.run(command, env=environment, capture_output=True, text=True,
-                               timeout=timeout, cwd=str(tmp_path))
+                               timeout=timeout, cwd=str(tmp_path), check=False)
     return Run(completed, module_args_path)
 
 

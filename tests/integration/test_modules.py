@@ -105,7 +105,7 @@ def test_explicit_ids_guarded(simulator, tmp_path):
     run = run_playbook(playbook, tmp_path, {"sim": sim.info})
     assert run.returncode == 0, run.output
     result = run.results()
-    reasons = dict((item["order_id"], item["reason"]) for item in result["skipped"])
+    reasons = dict((item["order_id"], item["reason"]) for item in result["skipped_orders"])
     assert reasons == {completed: "not_failed", other: "not_failed", 99999999: "not_found"}
     assert [item["order_id"] for item in result["resubmitted"]] == [failed]
     assert result["summary"]["requested"] == 4

@@ -79,9 +79,9 @@ def test_interrupted_run_resumes_once(simulator, tmp_path):
     path.mkdir()
     playbook = path / "playbook.yml"
     playbook.write_text(RESUBMIT_WINDOW)
+    variables = {"sim": sim.info, "results_path": str(path / "results.json")}
     command = [ansible_command("ansible-playbook"), "-i", "localhost,", "-c", "local",
-               str(playbook), "-e", json.dumps({"sim": sim.info,
-                                                 "results_path": str(path / "results.json")})]
+               str(playbook), "-e", json.dumps(variables)]
     process = subprocess.Popen(command, env=ansible_env(), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, start_new_session=True)
     try:

@@ -318,4 +318,3 @@ def test_concurrency_max_matches_modules():
     with open(REPO_ROOT + "/roles/failed_orders/vars/main.yml") as handle:
         role_tables = yaml.safe_load(handle)
     assert role_tables["__failed_orders_concurrency_max"] == _arguments.CONCURRENCY_MAX
-
