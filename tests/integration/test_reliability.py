@@ -17,6 +17,8 @@ import subprocess
 import time
 
 from ansible_run import ansible_command, ansible_env, run_playbook, save_results
+from runbook_helpers import connection_env, eligible_ids, reports, role_vars
+from runbook_helpers import run_playbook as run_runbook
 
 VENDORS = [1, 1001, 1002, 1003, 1004, 1005]
 
@@ -47,6 +49,7 @@ RESUBMIT_WINDOW = """
 
 
 def window_ids(sim):
+    """Return the ids of the PF orders created in the window, without a look-back margin."""
     info = sim.info
     return sorted(order["order_id"] for order in sim.orders(
         status="PF", created_after=info["window_start"], created_before=info["window_end"]))
@@ -185,3 +188,83 @@ def test_awkward_order_data(simulator, tmp_path):
     assert orders[900002]["total"] == -12.5
     assert [item["order_id"] for item in results["resubmit"]["resubmitted"]] == ids
     assert sorted(applied_per_order(sim)) == ids
+
+
+def test_role_report_matches_writes(simulator, tmp_path):
+    sim = simulator(orders=3000, seed=43, failed_in_window=500, error_rate=0.10,
+                    drop_after_commit_rate=0.03, provisioning_delay=600, fault_seed=43)
+    expected = eligible_ids(sim)
+    report_dir = tmp_path / "reports"
+    variables = role_vars(sim, report_dir, failed_orders_wait=False,
+                          failed_orders_max_orders=1000, failed_orders_concurrency=4)
+    env = dict(connection_env(sim), CBC_RETRIES="8")
+    run = run_runbook("cloudblue.commerce.post_maintenance", tmp_path, variables, env=env)
+    assert run.returncode == 0, run.output
+
+    per_order = applied_per_order(sim)
+    assert sorted(per_order) == expected
+    assert set(per_order.values()) == {1}
+    report = reports(report_dir)[-1]
+    resubmitted = sorted(order["order_id"] for order in report["orders"]
+                         if order["outcome"] == "resubmitted")
+    assert resubmitted == sorted(per_order)
+    assert report["counts"]["listed"] == len(expected)
+    assert report["summary"]["resubmitted"] == len(expected)
+    assert report["summary"]["errors"] == 0
+
+
+SECRET_PASSWORD = "Tls-Secret-Pass-77"
+
+
+def test_secrets_absent_on_error_paths(simulator, tmp_path):
+    tls = simulator(orders=50, seed=5, tls=True, billing_auth="struct:ops:" + SECRET_PASSWORD)
+    plain = simulator(orders=50, seed=5, billing_auth="struct:ops:" + SECRET_PASSWORD,
+                      error_rate=1.0)
+    api_key = tls.info["connect_api_key"]
+    playbook = """
+- name: Fail in every way an operator might meet
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/cloudblue.commerce.all:
+      billing_auth: struct
+      billing_username: ops
+      retries: 1
+      timeout: 5
+  tasks:
+    - name: Untrusted certificate on Billing
+      cloudblue.commerce.order_info:
+        billing_url: "{{ tls_billing_url }}"
+      register: tls_billing
+      ignore_errors: true
+
+    - name: Untrusted certificate on Connect
+      cloudblue.commerce.connect_wait:
+        connect_url: "{{ tls_connect_url }}"
+        wait_timeout: 5
+      register: tls_connect
+      ignore_errors: true
+
+    - name: Server errors on every call
+      cloudblue.commerce.order_resubmit:
+        billing_url: "{{ plain_billing_url }}"
+        order_ids: [1, 2, 3]
+      register: server_errors
+      ignore_errors: true
+""" + save_results("{'tls_billing': tls_billing, 'tls_connect': tls_connect, "
+                   "'server_errors': server_errors}")
+    variables = {"tls_billing_url": tls.info["billing_url"],
+                 "tls_connect_url": tls.info["connect_url"],
+                 "plain_billing_url": plain.info["billing_url"]}
+    env = {"CBC_BILLING_PASSWORD": SECRET_PASSWORD, "CBC_CONNECT_API_KEY": api_key}
+    run = run_playbook(playbook, tmp_path, variables, env=env, verbosity=4)
+    assert run.returncode == 0, run.output
+    results = run.results()
+    assert results["tls_billing"]["error"]["kind"] == "tls"
+    assert results["tls_connect"]["error"]["kind"] == "tls"
+    assert results["server_errors"]["failed"] is True
+    assert len(results["server_errors"]["errors"]) == 3
+    secret = api_key.split(":", 1)[1]
+    for text in (run.output, json.dumps(results)):
+        assert SECRET_PASSWORD not in text
+        assert secret not in text
