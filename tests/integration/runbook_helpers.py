@@ -43,19 +43,24 @@ def start_simulator(simulator, **options):
     return simulator(**settings)
 
 
-def connection_env(sim):
-    """Return the CBC_* environment variables that connect the modules to one simulator."""
+def connection_settings(sim):
+    """Return the connection options that point the modules at one simulator."""
     info = sim.info
-    env = {
-        "CBC_BILLING_URL": info["billing_url"],
-        "CBC_BILLING_AUTH": "none",
-        "CBC_CONNECT_URL": info["connect_url"],
-        "CBC_CONNECT_API_KEY": info["connect_api_key"],
+    settings = {
+        "billing_url": info["billing_url"],
+        "billing_auth": "none",
+        "connect_url": info["connect_url"],
+        "connect_api_key": info["connect_api_key"],
     }
     if info.get("billing_username"):
-        env.update(CBC_BILLING_AUTH="struct", CBC_BILLING_USERNAME=info["billing_username"],
-                   CBC_BILLING_PASSWORD=info["billing_password"])
-    return env
+        settings.update(billing_auth="struct", billing_username=info["billing_username"],
+                        billing_password=info["billing_password"])
+    return settings
+
+
+def connection_env(sim):
+    """Return the CBC_* environment variables that connect the modules to one simulator."""
+    return dict(("CBC_" + name.upper(), value) for name, value in connection_settings(sim).items())
 
 
 def vendor_ids(sim):

@@ -23,6 +23,7 @@ from cbsim.process import SimulatorProcess
 from runbook_helpers import (
     FAST_VARS,
     PROVISIONING_DELAY,
+    connection_settings,
     eligible_ids,
     outcomes,
     reports,
@@ -36,17 +37,8 @@ BILLING_PASSWORD = "eu-Billing-pass-41d"
 
 def host_vars(sim):
     """Return the cbc_* host variables that connect one inventory host to one simulator."""
-    info = sim.info
-    variables = {
-        "cbc_billing_url": info["billing_url"],
-        "cbc_billing_auth": "none",
-        "cbc_connect_url": info["connect_url"],
-        "cbc_connect_api_key": info["connect_api_key"],
-        "cbc_retries": 4,
-    }
-    if info.get("billing_username"):
-        variables.update(cbc_billing_auth="struct", cbc_billing_username=info["billing_username"],
-                         cbc_billing_password=info["billing_password"])
+    variables = dict(("cbc_" + name, value) for name, value in connection_settings(sim).items())
+    variables["cbc_retries"] = 4
     return variables
 
 
