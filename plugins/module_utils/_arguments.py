@@ -13,6 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.cloudblue.commerce.plugins.module_utils._billing import (
@@ -69,6 +71,25 @@ def check_requests(module):
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
 
 
+def hide_url_passwords(module):
+    """Mask passwords written into URL options wherever Ansible shows the module arguments.
+
+    Ansible masks the values of no_log options only; a password inside ``billing_url`` would
+    otherwise appear in the invocation that ``-vvv`` prints.
+    """
+    for option in ("billing_url", "connect_url"):
+        value = module.params.get(option)
+        if not value:
+            continue
+        try:
+            password = split_credentials(value)[2]
+        except ValueError:
+            continue
+        if password:
+            module.no_log_values.add(password)
+            register_secret(password)
+
+
 def check_connection_params(params):
     """Validate the connection options before any request is sent."""
     if params["timeout"] is None or params["timeout"] <= 0:
@@ -79,6 +100,13 @@ def check_connection_params(params):
     if params.get("client_key") and not params.get("client_cert"):
         raise InvalidInputError("client_key is set but client_cert is not; set both, or put the "
                                 "key inside the client_cert PEM file")
+    for option, variable in (("ca_path", "CBC_CA_PATH"), ("client_cert", "CBC_CLIENT_CERT"),
+                             ("client_key", "CBC_CLIENT_KEY")):
+        path = params.get(option)
+        if path and not os.path.isfile(path):
+            raise InvalidInputError(
+                "%s %r is not a readable file; set %s (or %s) to the path of an existing PEM file"
+                % (option, path, option, variable))
 
 
 def check_concurrency(value, option="concurrency"):
@@ -134,6 +162,7 @@ def connect_client(module):
 
 def run_module(module, run):
     """Call ``run(module)`` and turn a CommerceError into ``fail_json``."""
+    hide_url_passwords(module)
     check_requests(module)
     try:
         result = run(module)

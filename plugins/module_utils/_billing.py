@@ -130,8 +130,12 @@ def classify_fault(fault_code, text, operation=None, order_id=None, endpoint=Non
         if pattern.search(text):
             error_class = candidate
             break
+    hint = ""
+    if error_class is BillingAuthenticationFault:
+        hint = "; check billing_username, billing_password and billing_auth"
     return error_class(
-        "%s failed with Billing fault %s: %s" % (operation or "Billing call", fault_code, text),
+        "%s failed with Billing fault %s: %s%s" % (operation or "Billing call", fault_code, text,
+                                                   hint),
         operation=operation, order_id=order_id, endpoint=endpoint, fault_code=fault_code,
         fault_text=text)
 

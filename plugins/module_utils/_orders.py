@@ -57,6 +57,9 @@ ORDER_TYPES = {
 }
 
 DEFAULT_FAILED_STATUSES = ("PF",)
+# Statuses that may be resubmitted. Any other status belongs to an order that is new, waiting,
+# provisioning or finished, and moving it would disturb an order that did not fail.
+RESUBMITTABLE_STATUSES = ("PF", "SF")
 DEFAULT_TARGET_STATUS = "PR"
 DEFAULT_COMPLETED_STATUSES = ("CP",)
 DEFAULT_CURRENCY_PRECISION = 2

@@ -323,6 +323,22 @@ class HttpTransport:
                 raise TransportError(
                     "%s failed: no reply from %s (%s)" % (label, url, _reason(error)),
                     operation=operation, endpoint=url) from None
+            # requests wraps network errors, so an OSError reaching here comes from a socket read
+            # it did not wrap, or from loading the CA bundle or the client certificate.
+            except TimeoutError as error:
+                raise RequestTimeoutError(
+                    "%s timed out after %s s waiting for %s (%s)"
+                    % (label, self.timeout, url, _reason(error)),
+                    operation=operation, endpoint=url) from None
+            except ConnectionError as error:
+                raise TransportError(
+                    "%s failed: no reply from %s (%s)" % (label, url, _reason(error)),
+                    operation=operation, endpoint=url) from None
+            except OSError as error:
+                raise TLSError(
+                    "%s failed: the TLS files could not be loaded (%s); check ca_path, "
+                    "client_cert and client_key" % (label, _reason(error)),
+                    operation=operation, endpoint=url) from None
         return response.status_code, response.headers, body
 
     def _read_body(self, response, deadline, label, url):

@@ -158,7 +158,8 @@ def wait_for_connect(client, probe, wait_timeout, interval, consecutive_successe
         if remaining <= 0:
             error = WaitTimeoutError(
                 "Connect did not answer %d times in a row within %s s (%d probes, last: %s); "
-                "raise wait_timeout if the maintenance window is longer"
+                "raise wait_timeout (failed_orders_connect_wait_timeout in the failed_orders role) if "
+                "the maintenance takes longer"
                 % (consecutive_successes, wait_timeout, state["probes"],
                    state["last_error"] or "HTTP %s" % state["last_status"]),
                 endpoint=client.transport.base_url)

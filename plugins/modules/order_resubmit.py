@@ -54,6 +54,7 @@ options:
     description:
       - Status codes that count as failed. Only orders in one of them are resubmitted.
       - V(PF) is Provisioning Failed. Some clients also treat the undocumented V(SF) as failed.
+      - Only V(PF) and V(SF) are accepted, so that no order which did not fail can be moved.
     type: list
     elements: str
     default: [PF]
@@ -234,6 +235,7 @@ from ansible_collections.cloudblue.commerce.plugins.module_utils._arguments impo
 )
 from ansible_collections.cloudblue.commerce.plugins.module_utils._errors import InvalidInputError
 from ansible_collections.cloudblue.commerce.plugins.module_utils._orders import (
+    RESUBMITTABLE_STATUSES,
     STATUSES,
     validate_codes,
     validate_currency_precision,
@@ -248,6 +250,12 @@ def check_params(params):
     params["order_ids"] = validate_ids(params["order_ids"], "order_ids")
     params["failed_statuses"] = validate_codes(params["failed_statuses"], "failed_statuses",
                                                STATUSES)
+    for status in params["failed_statuses"]:
+        if status not in RESUBMITTABLE_STATUSES:
+            raise InvalidInputError(
+                "failed_statuses contains %s (%s), which is not a failed status; resubmitting "
+                "would move orders that did not fail. Use %s"
+                % (status, STATUSES[status], " or ".join(RESUBMITTABLE_STATUSES)))
     params["completed_statuses"] = validate_codes(params["completed_statuses"],
                                                   "completed_statuses", STATUSES)
     params["target_status"] = validate_codes([params["target_status"]], "target_status",

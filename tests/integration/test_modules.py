@@ -223,6 +223,8 @@ BAD_INPUT = [
     ("order_resubmit", {"order_ids": [1], "rate_limit": -2}, "rate_limit is -2"),
     ("order_resubmit", {"order_ids": [1], "currency_precision": {"yen": 0}}, "currency_precision"),
     ("order_resubmit", {"order_ids": [1], "timeout": 0}, "timeout is 0"),
+    ("order_resubmit", {"order_ids": [1], "failed_statuses": ["CP"]}, "not a failed status"),
+    ("order_info", {"ca_path": "/nonexistent/ca.pem"}, "is not a readable file"),
     ("connect_wait", {"connect_api_key": ""}, "connect_api_key is missing"),
     ("connect_wait", {"consecutive_successes": 0}, "consecutive_successes is 0"),
     ("connect_wait", {"probe": "ping"}, "probe"),

@@ -268,3 +268,16 @@ def test_secrets_absent_on_error_paths(simulator, tmp_path):
     for text in (run.output, json.dumps(results)):
         assert SECRET_PASSWORD not in text
         assert secret not in text
+
+
+def test_unusable_report_dir_stops_early(simulator, tmp_path):
+    sim = simulator(orders=300, seed=7, failed_in_window=12, provisioning_delay=0.3)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    variables = role_vars(sim, blocker / "reports")
+    run = run_runbook("cloudblue.commerce.post_maintenance", tmp_path, variables,
+                      env=connection_env(sim))
+    assert run.returncode != 0
+    assert "Create the report directory" in run.output
+    assert sim.writes() == []
+    assert sim.stats()["billing_requests"] == 0

@@ -99,9 +99,14 @@ def test_credentials_in_url(simulator, tmp_path):
     sim = simulator(orders=200, seed=8, failed_in_window=3, billing_auth="basic:ops:Url-Pass-9")
     url = sim.info["billing_url"].replace("http://", "http://ops:Url-Pass-9@")
     info = dict(sim.info, billing_url=url)
-    run = run_playbook(list_playbook(auth="none"), tmp_path, {"sim": info})
+    run = run_playbook(list_playbook(auth="none"), tmp_path, env={"CBC_BILLING_URL": url},
+                       extra_vars={"sim": dict(info, billing_url="{{ lookup('env', "
+                                                                 "'CBC_BILLING_URL') }}")},
+                       verbosity=3)
     assert run.returncode == 0, run.output
     assert run.results()["info"]["count"] >= 3
+    assert "Url-Pass-9" not in run.output
+    assert "Url-Pass-9" not in json.dumps(run.results())
 
 
 def test_legacy_rows_read(simulator, tmp_path):

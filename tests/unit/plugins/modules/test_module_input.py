@@ -225,13 +225,28 @@ def test_retries_option_from_environment(harness, monkeypatch):
 @pytest.mark.parametrize("settings, verify", [
     ({}, True),
     ({"validate_certs": False}, False),
-    ({"ca_path": "/etc/pki/billing-ca.pem"}, "/etc/pki/billing-ca.pem"),
-    ({"ca_path": "/etc/pki/billing-ca.pem", "validate_certs": False}, False),
+    ({"ca_path": "CA"}, "CA"),
+    ({"ca_path": "CA", "validate_certs": False}, False),
 ])
-def test_tls_options_reach_requests(harness, settings, verify):
+def test_tls_options_reach_requests(harness, tmp_path, settings, verify):
+    ca_path = tmp_path / "billing-ca.pem"
+    ca_path.write_text("not parsed by the fake session")
+    settings = dict((key, str(ca_path) if value == "CA" else value)
+                    for key, value in settings.items())
     session = RecordingSession(responder=FakeBilling([make_order(1)]))
     harness.run(order_info, dict(BILLING, order_ids=[1], **settings), session)
-    assert session.calls[0].verify == verify
+    assert session.calls[0].verify == (str(ca_path) if verify == "CA" else verify)
+
+
+@pytest.mark.parametrize("option", ["ca_path", "client_cert"])
+def test_missing_tls_file_rejected(harness, tmp_path, option):
+    missing = str(tmp_path / "missing.pem")
+    session = RecordingSession(responder=FakeBilling([make_order(1)]))
+    failed, result = harness.run(order_info, dict(BILLING, order_ids=[1], **{option: missing}),
+                                 session)
+    assert failed is True
+    assert "%s %r is not a readable file" % (option, missing) in result["msg"]
+    assert session.calls == []
 
 
 def test_validate_certs_from_environment(harness, monkeypatch):
@@ -241,11 +256,14 @@ def test_validate_certs_from_environment(harness, monkeypatch):
     assert session.calls[0].verify is False
 
 
-def test_client_certificate_reaches_session(harness):
+def test_client_certificate_reaches_session(harness, tmp_path):
+    cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
+    cert.write_text("certificate")
+    key.write_text("key")
     session = RecordingSession(responder=FakeBilling([make_order(1)]))
-    harness.run(order_info, dict(BILLING, order_ids=[1], client_cert="/c.pem",
-                                 client_key="/k.pem"), session)
-    assert session.calls[0].cert == ("/c.pem", "/k.pem")
+    harness.run(order_info, dict(BILLING, order_ids=[1], client_cert=str(cert),
+                                 client_key=str(key)), session)
+    assert session.calls[0].cert == (str(cert), str(key))
 
 
 def test_connect_options_from_environment(harness, monkeypatch):
