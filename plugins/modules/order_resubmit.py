@@ -256,6 +256,7 @@ def check_params(params):
                 "failed_statuses contains %s (%s), which is not a failed status; resubmitting "
                 "would move orders that did not fail. Use %s"
                 % (status, STATUSES[status], " or ".join(RESUBMITTABLE_STATUSES)))
+
     params["completed_statuses"] = validate_codes(params["completed_statuses"],
                                                   "completed_statuses", STATUSES)
     params["target_status"] = validate_codes([params["target_status"]], "target_status",
@@ -264,10 +265,12 @@ def check_params(params):
         raise InvalidInputError("target_status %s is in failed_statuses; choose a status that "
                                 "re-enters provisioning, such as PR or PD"
                                 % params["target_status"])
+
     check_concurrency(params["concurrency"])
     if params["rate_limit"] < 0:
         raise InvalidInputError("rate_limit is %r; use 0 for no limit or a positive number of "
                                 "requests per second" % params["rate_limit"])
+
     if params["max_orders"] < 1:
         raise InvalidInputError("max_orders is %d; it must be 1 or more" % params["max_orders"])
     if len(params["order_ids"]) > params["max_orders"]:
@@ -275,12 +278,14 @@ def check_params(params):
             "order_ids has %d distinct orders, more than max_orders (%d); nothing was sent. Raise "
             "max_orders if resubmitting that many orders at once is intended"
             % (len(params["order_ids"]), params["max_orders"]))
+
     if params["wait_timeout"] <= 0:
         raise InvalidInputError("wait_timeout is %r; it must be a positive number of seconds"
                                 % params["wait_timeout"])
     if params["poll_interval"] <= 0:
         raise InvalidInputError("poll_interval is %r; it must be a positive number of seconds"
                                 % params["poll_interval"])
+
     params["currency_precision"] = validate_currency_precision(params["currency_precision"])
 
 
