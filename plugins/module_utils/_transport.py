@@ -314,26 +314,18 @@ class HttpTransport:
                 raise TransportError("%s failed on %s: %s" % (label, url, _reason(error)),
                                      operation=operation, endpoint=url) from None
             # urllib3 errors come from the raw reads of _read_body, which requests does not wrap.
-            except urllib3.exceptions.TimeoutError as error:
+            # requests wraps network errors, so a builtin TimeoutError or ConnectionError can
+            # only come from such a read as well.
+            except (urllib3.exceptions.TimeoutError, TimeoutError) as error:
                 raise RequestTimeoutError(
                     "%s timed out after %s s waiting for %s (%s)"
                     % (label, self.timeout, url, _reason(error)),
                     operation=operation, endpoint=url) from None
-            except urllib3.exceptions.HTTPError as error:
+            except (urllib3.exceptions.HTTPError, ConnectionError) as error:
                 raise TransportError(
                     "%s failed: no reply from %s (%s)" % (label, url, _reason(error)),
                     operation=operation, endpoint=url) from None
-            # requests wraps network errors, so an OSError reaching here comes from a socket read
-            # it did not wrap, or from loading the CA bundle or the client certificate.
-            except TimeoutError as error:
-                raise RequestTimeoutError(
-                    "%s timed out after %s s waiting for %s (%s)"
-                    % (label, self.timeout, url, _reason(error)),
-                    operation=operation, endpoint=url) from None
-            except ConnectionError as error:
-                raise TransportError(
-                    "%s failed: no reply from %s (%s)" % (label, url, _reason(error)),
-                    operation=operation, endpoint=url) from None
+            # Any other OSError comes from loading the CA bundle or the client certificate.
             except OSError as error:
                 raise TLSError(
                     "%s failed: the TLS files could not be loaded (%s); check ca_path, "

@@ -422,3 +422,14 @@ def test_concurrency_bound_holds_with_retries(concurrency):
     assert len(session.calls) == 16
     assert len(sleeps) == 8
     assert session.in_flight_max == concurrency
+
+
+def test_unloadable_tls_file_not_retried():
+    bundle_error = OSError("Could not find a suitable TLS CA certificate bundle, invalid path: x")
+    transport, session, sleeps, _warnings = make_transport([Reply(error=bundle_error),
+                                                            Reply(200, b"[]")])
+    with pytest.raises(errors.TLSError) as raised:
+        transport.request("GET", "accounts", operation="probe")
+    assert "check ca_path, client_cert and client_key" in raised.value.message
+    assert len(session.calls) == 1
+    assert sleeps == []
