@@ -149,6 +149,9 @@ class Resubmitter:
                     endpoint=lost_error.endpoint, http_status=lost_error.http_status)
                 return "errors", error_entry(order_id, unknown, order)
 
+            # NOTE: an order that was resubmitted and failed again before this re-read looks
+            # unchanged unless Billing rewrote its comments, as the failure texts seen so far do.
+            # Such an order would be sent once more; no read-only API tells the two apart.
             moved = current["status"] not in self.failed_statuses
             if moved or current.get("comments") != order.get("comments"):
                 return "resubmitted", dict(planned, status=current["status"], reconciled=True,
