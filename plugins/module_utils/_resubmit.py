@@ -9,9 +9,9 @@ This is a private module: its interface may change without notice.
 
 Each order is read, checked against the failed set, and (unless in check mode) moved to the
 target status with a signature computed from that fresh read. A status change is sent at most
-once per attempt, and a further attempt is only made after a re-read shows the order still
-failed with unchanged comments: a change whose reply was lost but which was applied is counted
-as done, never sent twice.
+once per attempt. A further attempt is made only after a re-read shows the order still failed
+with unchanged comments, so a change whose reply was lost but which was applied is counted as
+done instead of being sent again.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -151,7 +151,7 @@ class Resubmitter:
 
             # NOTE: an order that was resubmitted and failed again before this re-read looks
             # unchanged unless Billing rewrote its comments, as the failure texts seen so far do.
-            # Such an order would be sent once more; no read-only API tells the two apart.
+            # Such an order would be sent once more, because no read-only API distinguishes the two.
             moved = current["status"] not in self.failed_statuses
             if moved or current.get("comments") != order.get("comments"):
                 return "resubmitted", dict(planned, status=current["status"], reconciled=True,
