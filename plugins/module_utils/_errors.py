@@ -8,7 +8,7 @@
 This is a private module: its interface may change without notice.
 
 Every error renders itself for ``fail_json`` as ``msg`` plus an ``error`` dict. The dict never
-holds request headers, credentials or API keys: errors are built from the operation, the
+contains request headers, credentials or API keys, because errors are built from the operation, the
 endpoint (without user information) and the server's reply text, and ``scrub`` removes any
 registered secret from text before it is stored.
 """
@@ -114,7 +114,7 @@ class TransportError(CommerceError):
 
 
 class RequestTimeoutError(TransportError):
-    """The server did not answer within the timeout."""
+    """The server did not respond within the timeout."""
 
     kind = "timeout"
 

@@ -108,7 +108,7 @@ def validate_url(url, option):
 def parse_retry_after(value):
     """Return the delay of a ``Retry-After`` header in seconds, or None.
 
-    Only the delta-seconds form is honoured; an HTTP date is ignored (the backoff applies), and
+    Only the delta-seconds form is honoured. An HTTP date is ignored, so the backoff applies, and
     the value is clamped to ``RETRY_AFTER_MAX`` so that a hostile header cannot stall a run.
     """
     if value is None:

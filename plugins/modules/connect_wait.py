@@ -10,7 +10,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: connect_wait
-short_description: Wait until the CloudBlue Connect API answers again
+short_description: Wait until the CloudBlue Connect API responds again
 version_added: 1.0.0
 description:
   - Probes the CloudBlue Connect public API until it answers successfully a number of times in a
@@ -157,7 +157,7 @@ def wait_for_connect(client, probe, wait_timeout, interval, consecutive_successe
         remaining = wait_timeout - state["elapsed"]
         if remaining <= 0:
             error = WaitTimeoutError(
-                "Connect did not answer %d times in a row within %s s (%d probes, last: %s); "
+                "Connect did not respond successfully %d times in a row within %s s (%d probes, last: %s); "
                 "raise wait_timeout (failed_orders_connect_wait_timeout in the failed_orders role) if "
                 "the maintenance takes longer"
                 % (consecutive_successes, wait_timeout, state["probes"],

@@ -133,3 +133,47 @@ SAVE_RESULTS = """
 def save_results(expression):
     """Return a task (YAML text) that saves ``expression`` as the run's results."""
     return SAVE_RESULTS % expression
+
+
+# Vendor account ids of the simulator's connect-maintenance scenario: the provider and resellers.
+SCENARIO_VENDORS = [1, 1001, 1002, 1003, 1004, 1005]
+
+RESUBMIT_WINDOW = """
+- name: Resubmit the failed orders of the window
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/cloudblue.commerce.all:
+      billing_url: "{{ sim.billing_url }}"
+      billing_auth: none
+      retries: %(retries)d
+  tasks:
+    - name: List failed orders in the window
+      cloudblue.commerce.order_info:
+        vendor_account_ids: %(vendors)s
+        created_after: "{{ sim.window_start }}"
+        created_before: "{{ sim.window_end }}"
+        concurrency: %(concurrency)d
+      register: info
+
+    - name: Resubmit them
+      cloudblue.commerce.order_resubmit:
+        order_ids: "{{ info.orders | map(attribute='order_id') | list }}"
+        concurrency: %(concurrency)d
+        max_orders: %(max_orders)d
+%(options)s      register: resubmit
+"""
+
+
+def resubmit_window_playbook(concurrency=4, max_orders=5000, retries=6, **options):
+    """Return a playbook that lists the window's failed orders and resubmits them.
+
+    Keyword options are added to the order_resubmit task. The playbook saves
+    ``{"info": ..., "resubmit": ...}`` as its results.
+    """
+    lines = "".join("        %s: %s\n" % (name, json.dumps(value))
+                    for name, value in sorted(options.items()))
+    playbook = RESUBMIT_WINDOW % {"retries": retries, "vendors": json.dumps(SCENARIO_VENDORS),
+                                  "concurrency": concurrency, "max_orders": max_orders,
+                                  "options": lines}
+    return playbook + save_results("{'info': info, 'resubmit': resubmit}")

@@ -14,9 +14,12 @@ import json
 
 import pytest
 
-from ansible_run import run_playbook, save_results
-
-VENDORS = [1, 1001, 1002, 1003, 1004, 1005]
+from ansible_run import (
+    SCENARIO_VENDORS,
+    resubmit_window_playbook,
+    run_playbook,
+    save_results,
+)
 
 HEADER = """
 - name: Exercise the modules
@@ -32,22 +35,7 @@ HEADER = """
   tasks:
 """
 
-LIST_AND_RESUBMIT = HEADER + """
-    - name: List failed orders in the window
-      cloudblue.commerce.order_info:
-        vendor_account_ids: %(vendors)s
-        created_after: "{{ sim.window_start }}"
-        created_before: "{{ sim.window_end }}"
-      register: info
-
-    - name: Resubmit them
-      cloudblue.commerce.order_resubmit:
-        order_ids: "{{ info.orders | map(attribute='order_id') | list }}"
-        concurrency: %(concurrency)d
-        max_orders: 5000
-      register: resubmit
-""" % {"vendors": json.dumps(VENDORS), "concurrency": 4} + save_results(
-    "{'info': info, 'resubmit': resubmit}")
+LIST_AND_RESUBMIT = resubmit_window_playbook()
 
 
 def applied_writes(sim):
@@ -133,10 +121,8 @@ def test_faults_never_double_a_write(simulator, tmp_path):
 
 def test_wait_reports_outcomes(simulator, tmp_path):
     sim = simulator(orders=800, seed=21, failed_in_window=40, provisioning_delay=1)
-    playbook = LIST_AND_RESUBMIT.replace(
-        "        max_orders: 5000\n",
-        "        max_orders: 5000\n        wait: true\n        poll_interval: 0.5\n"
-        "        wait_timeout: 60\n        fail_on_order_errors: false\n")
+    playbook = resubmit_window_playbook(wait=True, poll_interval=0.5, wait_timeout=60,
+                                        fail_on_order_errors=False)
     run = run_playbook(playbook, tmp_path, {"sim": sim.info})
     assert run.returncode == 0, run.output
     result = run.results()["resubmit"]
@@ -268,7 +254,7 @@ def test_list_forms_agree(simulator, tmp_path, list_form):
         list_form: %s
         details: true
       register: info
-""" % (json.dumps(VENDORS), list_form) + save_results("info")
+""" % (json.dumps(SCENARIO_VENDORS), list_form) + save_results("info")
     run = run_playbook(playbook, tmp_path, {"sim": sim.info})
     assert run.returncode == 0, run.output
     result = run.results()

@@ -16,36 +16,17 @@ import signal
 import subprocess
 import time
 
-from ansible_run import ansible_command, ansible_env, run_playbook, save_results
+from ansible_run import (
+    ansible_command,
+    ansible_env,
+    resubmit_window_playbook,
+    run_playbook,
+    save_results,
+)
 from runbook_helpers import connection_env, eligible_ids, reports, role_vars
 from runbook_helpers import run_playbook as run_runbook
 
-VENDORS = [1, 1001, 1002, 1003, 1004, 1005]
-
-RESUBMIT_WINDOW = """
-- name: Resubmit the failed orders of the window
-  hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/cloudblue.commerce.all:
-      billing_url: "{{ sim.billing_url }}"
-      billing_auth: none
-      retries: 8
-  tasks:
-    - name: List failed orders in the window
-      cloudblue.commerce.order_info:
-        vendor_account_ids: %s
-        created_after: "{{ sim.window_start }}"
-        created_before: "{{ sim.window_end }}"
-      register: info
-
-    - name: Resubmit them
-      cloudblue.commerce.order_resubmit:
-        order_ids: "{{ info.orders | map(attribute='order_id') | list }}"
-        concurrency: 2
-        max_orders: 1000
-      register: resubmit
-""" % json.dumps(VENDORS) + save_results("resubmit")
+RESUBMIT_WINDOW = resubmit_window_playbook(concurrency=2, max_orders=1000, retries=8)
 
 
 def window_ids(sim):
@@ -104,7 +85,7 @@ def test_interrupted_run_resumes_once(simulator, tmp_path):
 
     rerun = run_playbook(RESUBMIT_WINDOW, tmp_path / "rerun", {"sim": sim.info})
     assert rerun.returncode == 0, rerun.output
-    result = rerun.results()
+    result = rerun.results()["resubmit"]
     per_order = applied_per_order(sim)
     assert sorted(per_order) == expected
     assert set(per_order.values()) == {1}
@@ -118,7 +99,7 @@ def test_transient_faults_and_drops(simulator, tmp_path):
     assert len(expected) == 500
     run = run_playbook(RESUBMIT_WINDOW, tmp_path, {"sim": sim.info})
     assert run.returncode == 0, run.output
-    result = run.results()
+    result = run.results()["resubmit"]
 
     per_order = applied_per_order(sim)
     assert sorted(per_order) == expected

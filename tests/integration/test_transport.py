@@ -11,7 +11,7 @@ __metaclass__ = type
 
 import json
 
-from ansible_run import run_playbook, save_results
+from ansible_run import resubmit_window_playbook, run_playbook, save_results
 
 LIST_TASK = """
 - name: List orders over the transport under test
@@ -122,33 +122,10 @@ def test_legacy_rows_read(simulator, tmp_path):
 def test_overloaded_server_backs_off(simulator, tmp_path):
     sim = simulator(orders=1200, seed=12, failed_in_window=80, max_concurrency=2, latency_ms=20,
                     provisioning_delay=60)
-    playbook = """
-- name: Resubmit against an overloaded server
-  hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/cloudblue.commerce.all:
-      billing_url: "{{ sim.billing_url }}"
-      billing_auth: none
-      retries: 8
-  tasks:
-    - name: List failed orders
-      cloudblue.commerce.order_info:
-        vendor_account_ids: [1, 1001, 1002, 1003, 1004, 1005]
-        created_after: "{{ sim.window_start }}"
-        created_before: "{{ sim.window_end }}"
-        concurrency: 6
-      register: info
-
-    - name: Resubmit with more concurrency than the server allows
-      cloudblue.commerce.order_resubmit:
-        order_ids: "{{ info.orders | map(attribute='order_id') | list }}"
-        concurrency: 6
-      register: resubmit
-""" + save_results("resubmit")
+    playbook = resubmit_window_playbook(concurrency=6, retries=8)
     run = run_playbook(playbook, tmp_path, {"sim": sim.info})
     assert run.returncode == 0, run.output
-    result = run.results()
+    result = run.results()["resubmit"]
     assert result["summary"]["resubmitted"] == 80
     assert sim.stats()["refused_overload"] > 0
     applied = [write["order_id"] for write in sim.writes() if write["result"] == "applied"]

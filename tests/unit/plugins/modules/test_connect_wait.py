@@ -108,7 +108,7 @@ def test_auth_failure_fails_at_once(harness, clock, status):
 def test_timeout_fails_with_counts(harness, clock):
     failed, result, session = run(harness, [Reply(502)] * 4, wait_timeout=30, interval=10)
     assert failed is True
-    assert result["msg"].startswith("Connect did not answer 3 times in a row within 30.0 s "
+    assert result["msg"].startswith("Connect did not respond successfully 3 times in a row within 30.0 s "
                                     "(4 probes, last: Connect probe failed: HTTP 502")
     assert (result["available"], result["probes"], result["failures"]) == (False, 4, 4)
     assert result["error"]["kind"] == "wait_timeout"
